@@ -42,8 +42,11 @@ function(pim_add_program name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   string(REPLACE "-" "_" id "p${PIM_PART}_${name}")
   add_executable(${id} ${ARG_SOURCES})
+  # ENABLE_EXPORTS (-rdynamic) puts the program's own function names in its dynamic symbol
+  # table, so pim::print_stack() can show them (part 3 prints "who called my callback").
   set_target_properties(${id} PROPERTIES OUTPUT_NAME "${name}"
-                                         RUNTIME_OUTPUT_DIRECTORY "${PIM_PART_BIN_DIR}")
+                                         RUNTIME_OUTPUT_DIRECTORY "${PIM_PART_BIN_DIR}"
+                                         ENABLE_EXPORTS ON)
   target_link_libraries(${id} PRIVATE pim ${ARG_LIBS})
   add_dependencies(part${PIM_PART} ${id})
 endfunction()
