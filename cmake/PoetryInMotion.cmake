@@ -69,7 +69,7 @@ function(pim_add_tests)
   _pim_test_definitions(${id})
   target_link_libraries(${id} PRIVATE ${ARG_LIBS})
   add_dependencies(${id} part${PIM_PART})
-  catch_discover_tests(${id} TEST_PREFIX "part${PIM_PART}: " PROPERTIES LABELS "part${PIM_PART}")
+  catch_discover_tests(${id} TEST_PREFIX "part${PIM_PART}/" PROPERTIES LABELS "part${PIM_PART}")
 endfunction()
 
 # FILE names the exercise file, present in both exercises/ and solutions/. A .cpp file is compiled
@@ -89,7 +89,7 @@ function(pim_add_exercise name)
     endif()
     if(flavour STREQUAL "solution")
       add_executable(${id} ${sources})
-      catch_discover_tests(${id} TEST_PREFIX "part${PIM_PART}: solution ${name}: "
+      catch_discover_tests(${id} TEST_PREFIX "part${PIM_PART}/solution/${name}/"
                            PROPERTIES LABELS "part${PIM_PART};solutions")
     else()
       add_executable(${id} EXCLUDE_FROM_ALL ${sources})

@@ -19,13 +19,16 @@ constexpr int first_long_value = 256;
 
 std::string join(const std::vector<std::string>& words, const char* separator) {
   std::string out;
-  for (const auto& word : words) out += (out.empty() ? "" : separator) + word;
+  for (const auto& word : words)
+    out += (out.empty() ? "" : separator) + word;
   return out;
 }
 
 }  // namespace
 
-std::string version() { return PIM_VERSION; }
+std::string version() {
+  return PIM_VERSION;
+}
 
 Options::Options(ProgramInfo info) : info_(std::move(info)) {}
 
@@ -41,8 +44,8 @@ Options& Options::flag(const std::string& name, const std::string& help, bool& t
               }});
 }
 
-Options& Options::text(const std::string& name, const std::string& metavar,
-                       const std::string& help, std::string& target) {
+Options& Options::text(const std::string& name, const std::string& metavar, const std::string& help,
+                       std::string& target) {
   return add({name, metavar, help, [&target](const std::string& value, std::string&) {
                 target = value;
                 return true;
@@ -51,18 +54,19 @@ Options& Options::text(const std::string& name, const std::string& metavar,
 
 Options& Options::integer(const std::string& name, const std::string& metavar,
                           const std::string& help, long& target, long min, long max) {
-  return add({name, metavar, help, [&target, min, max](const std::string& value, std::string& problem) {
-                long parsed = 0;
-                auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-                bool whole = error == std::errc{} && end == value.data() + value.size();
-                if (!whole || parsed < min || parsed > max) {
-                  problem = "expected a whole number from " + std::to_string(min) + " to " +
-                            std::to_string(max);
-                  return false;
-                }
-                target = parsed;
-                return true;
-              }});
+  return add(
+      {name, metavar, help, [&target, min, max](const std::string& value, std::string& problem) {
+         long parsed = 0;
+         auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+         bool whole = error == std::errc{} && end == value.data() + value.size();
+         if (!whole || parsed < min || parsed > max) {
+           problem =
+               "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+           return false;
+         }
+         target = parsed;
+         return true;
+       }});
 }
 
 Options& Options::seconds(const std::string& name, const std::string& metavar,
@@ -83,15 +87,16 @@ Options& Options::seconds(const std::string& name, const std::string& metavar,
 Options& Options::choice(const std::string& name, const std::string& metavar,
                          const std::string& help, std::string& target,
                          std::vector<std::string> allowed) {
-  return add({name, metavar, help,
-              [&target, allowed = std::move(allowed)](const std::string& value, std::string& problem) {
-                if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
-                  problem = "expected one of: " + join(allowed, ", ");
-                  return false;
-                }
-                target = value;
-                return true;
-              }});
+  return add(
+      {name, metavar, help,
+       [&target, allowed = std::move(allowed)](const std::string& value, std::string& problem) {
+         if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+           problem = "expected one of: " + join(allowed, ", ");
+           return false;
+         }
+         target = value;
+         return true;
+       }});
 }
 
 ParseResult Options::parse(int argc, char* const* argv) const {
@@ -108,7 +113,8 @@ ParseResult Options::parse(int argc, char* const* argv) const {
   // commands); work on a copy so the caller's argv stays as it was.
   std::vector<std::string> storage(argv, argv + argc);
   std::vector<char*> args;
-  for (auto& arg : storage) args.push_back(arg.data());
+  for (auto& arg : storage)
+    args.push_back(arg.data());
   args.push_back(nullptr);
 
   ParseResult result;
@@ -120,7 +126,8 @@ ParseResult Options::parse(int argc, char* const* argv) const {
     const std::string seen = args[optind - 1] ? args[optind - 1] : "";
     if (code == 'h') return {ParseResult::Outcome::help, {}, {}};
     if (code == 'V') return {ParseResult::Outcome::version, {}, {}};
-    if (code == ':') return {ParseResult::Outcome::error, {}, "option '" + seen + "' needs a value"};
+    if (code == ':')
+      return {ParseResult::Outcome::error, {}, "option '" + seen + "' needs a value"};
     if (code == '?') {
       std::string shown = optopt ? "-" + std::string(1, char(optopt)) : seen;
       return {ParseResult::Outcome::error, {}, "unrecognized option '" + shown + "'"};
@@ -129,11 +136,13 @@ ParseResult Options::parse(int argc, char* const* argv) const {
     std::string value = optarg ? optarg : "";
     std::string problem;
     if (!chosen.apply(value, problem)) {
-      return {ParseResult::Outcome::error, {},
+      return {ParseResult::Outcome::error,
+              {},
               "--" + chosen.name + ": " + problem + ", got '" + value + "'"};
     }
   }
-  for (int i = optind; i < argc; ++i) result.positionals.push_back(args[std::size_t(i)]);
+  for (int i = optind; i < argc; ++i)
+    result.positionals.push_back(args[std::size_t(i)]);
   return result;
 }
 
@@ -161,7 +170,9 @@ void Options::usage_error(const std::string& message) const {
   std::exit(2);
 }
 
-std::string Options::usage() const { return "Usage: " + info_.name + " " + info_.args; }
+std::string Options::usage() const {
+  return "Usage: " + info_.name + " " + info_.args;
+}
 
 std::string Options::help() const {
   std::ostringstream out;
@@ -175,7 +186,8 @@ std::string Options::help() const {
   rows.emplace_back("-h, --help", "show this help and exit");
   rows.emplace_back("-V, --version", "show the version and exit");
   std::size_t width = 0;
-  for (const auto& row : rows) width = std::max(width, row.first.size());
+  for (const auto& row : rows)
+    width = std::max(width, row.first.size());
   for (const auto& [left, right] : rows) {
     out << "  " << left << std::string(width - left.size() + 2, ' ') << right << "\n";
   }

@@ -3,7 +3,8 @@
 ///
 /// Introduced in part 2. It gives all programs the same `--help` (which shows the exact command
 /// to type from the repository root), the same `--version`, and the same usage errors: a message
-/// naming the bad option or value on stderr and exit status 2. Tests: common/tests/test_options.cpp.
+/// naming the bad option or value on stderr and exit status 2. Tests:
+/// common/tests/test_options.cpp.
 ///
 /// \code
 /// long port = 0;
