@@ -183,9 +183,16 @@ TEST_CASE(
   const int thread_line = __LINE__ + 1;
   reactor.call_from_thread([] { throw std::out_of_range("thread trouble"); });
   reactor.call_when_running([&] { order.push_back("But I get up again."); });
+  // Stop only once both the timer and the calls from the thread have run: on a slow machine the
+  // 1 ms timer can already be due in the first iteration, before the wake-up is even polled.
+  int remaining = 2;
+  auto one_done = [&] {
+    if (--remaining == 0) reactor.stop();
+  };
+  reactor.call_from_thread([&] { one_done(); });  // runs after the throwing one: same queue
   reactor.call_later(0.001, [&] {
     order.push_back("timer after");
-    reactor.stop();
+    one_done();
   });
   Watchdog watchdog(reactor);
   reactor.run();
@@ -319,9 +326,11 @@ TEST_CASE("an idle reactor sleeps in the kernel and uses almost no CPU",
           "[common][reactor][idle]") {
   std::string backend = EACH_BACKEND();
   Reactor reactor(backend);
+  // Start timing before scheduling: under load, a preemption between the two would otherwise
+  // make the timer look early.
+  pim::Stopwatch stopwatch;
   reactor.call_later(1.0, [&] { reactor.stop(); });
   const double cpu_before = process_cpu_seconds();
-  pim::Stopwatch stopwatch;
   reactor.run();
   const double cpu = process_cpu_seconds() - cpu_before;
   CHECK(stopwatch.elapsed() >= std::chrono::seconds(1));
