@@ -2,7 +2,9 @@
 
 #include <cxxabi.h>
 
+#include <cerrno>
 #include <cstring>
+#include <sstream>
 #include <typeinfo>
 
 #include "pim/stack.hpp"
@@ -15,6 +17,27 @@ ConnectionLost::ConnectionLost(int error_number)
 
 ConnectionLost::ConnectionLost(const std::string& message)
     : ConnectionClosed("Connection lost: " + message) {}
+
+ConnectError ConnectError::from_errno(int error_number) {
+  return ConnectError(
+      std::string("An error occurred while connecting: ") + std::strerror(error_number),
+      error_number);
+}
+
+ConnectionRefusedError::ConnectionRefusedError()
+    : ConnectError("Connection was refused", ECONNREFUSED) {}
+
+TimeoutError::TimeoutError(const std::string& message) : ConnectError(message, ETIMEDOUT) {}
+
+TimeoutError TimeoutError::after(double seconds) {
+  // Default stream formatting prints 30 as "30" and 0.25 as "0.25", not "30.000000".
+  std::ostringstream text;
+  text << "Connection attempt timed out after " << seconds << " seconds";
+  return TimeoutError(text.str());
+}
+
+DNSLookupError::DNSLookupError(const std::string& host, const std::string& reason)
+    : ConnectError("DNS lookup failed: no address for " + host + " (" + reason + ")") {}
 
 std::string exception_type_name(const std::exception_ptr& error) {
   try {

@@ -32,6 +32,7 @@ bool is_backend(std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+//! [loop-backend-choice]
 std::unique_ptr<detail::Poller> make_poller(std::string_view name) {
   const std::string chosen = name.empty() ? default_reactor_backend() : std::string(name);
   if (chosen == "select") return detail::make_select_poller();
@@ -39,11 +40,13 @@ std::unique_ptr<detail::Poller> make_poller(std::string_view name) {
   if (chosen == "epoll") return detail::make_epoll_poller();
   throw std::invalid_argument("unknown reactor backend '" + chosen + "': choose " + backend_list());
 }
+//! [loop-backend-choice]
 
 const char* signal_name(int signal_number) {
   return signal_number == SIGINT ? "SIGINT" : signal_number == SIGTERM ? "SIGTERM" : "a signal";
 }
 
+//! [loop-guarded]
 // Runs a callback the reactor was handed, so that nothing it throws can escape into the loop.
 // The message is only built on failure: the success path costs a try block, which is free.
 template <class F>
@@ -60,6 +63,7 @@ void guarded(F&& f, const char* what, const Where* where = nullptr) noexcept {
     }
   }
 }
+//! [loop-guarded]
 
 }  // namespace
 
@@ -70,6 +74,7 @@ const std::vector<std::string>& reactor_backends() {
   return names;
 }
 
+//! [loop-default-backend]
 std::string default_reactor_backend() {
   const char* chosen = std::getenv("PIM_REACTOR");
   if (chosen == nullptr || *chosen == '\0') return "epoll";
@@ -79,6 +84,7 @@ std::string default_reactor_backend() {
   }
   return chosen;
 }
+//! [loop-default-backend]
 
 Options& add_reactor_option(Options& options, std::string& backend) {
   return options.choice("reactor", "NAME",
@@ -89,6 +95,14 @@ Options& add_reactor_option(Options& options, std::string& backend) {
 
 Reactor make_reactor(std::string_view backend) {
   return Reactor(backend, StopOnSignals{});
+}
+
+Reactor make_reactor_or_exit(const Options& options, std::string_view backend) {
+  try {
+    return make_reactor(backend);
+  } catch (const std::invalid_argument& error) {
+    options.usage_error(error.what());
+  }
 }
 
 // --- Construction -----------------------------------------------------------------------------
@@ -130,6 +144,7 @@ void Reactor::add_startup_call(LocatedFunction<void()> f) {
   startup_calls_.push_back(std::move(f));
 }
 
+//! [loop-run]
 void Reactor::run() {
   if (state_ == State::running || state_ == State::stopping) throw ReactorAlreadyRunning();
   if (state_ == State::stopped) throw ReactorNotRestartable();
@@ -154,7 +169,9 @@ void Reactor::stop() {
   if (state_ != State::running) throw ReactorNotRunning();
   state_ = State::stopping;
 }
+//! [loop-run]
 
+//! [loop-startup-calls]
 void Reactor::run_startup_calls() {
   // Index loop: a startup call may register another one (run() is already under way, so that
   // one runs immediately instead, but stay safe against the vector growing anyway).
@@ -165,12 +182,14 @@ void Reactor::run_startup_calls() {
   }
   startup_calls_.clear();
 }
+//! [loop-startup-calls]
 
 void Reactor::stop_on_signals() {
   if (signals_ || state_ == State::stopped) return;
   signals_ = std::make_unique<detail::SignalStopper>(wake_fd_.get());
 }
 
+//! [loop-iterate]
 void Reactor::iterate() {
   run_due_timers();
   if (state_ != State::running) return;
@@ -199,6 +218,7 @@ nanoseconds Reactor::poll_timeout() {
   if (!deadline) return nanoseconds(-1);  // nothing scheduled: sleep until I/O arrives
   return std::max(*deadline - now(), nanoseconds(0));
 }
+//! [loop-iterate]
 
 // --- Dispatching ready descriptors ------------------------------------------------------------
 
@@ -211,6 +231,7 @@ bool Reactor::dispatchable(int fd) const noexcept {
   return (slot.reader || slot.writer) && slot.registered_in != batch_;
 }
 
+//! [descriptor-dispatch]
 void Reactor::dispatch(const detail::ReadyEvent& event) {
   if (event.fd == wake_fd_.get()) {
     handle_wake();
@@ -243,7 +264,9 @@ void Reactor::dispatch(const detail::ReadyEvent& event) {
     }
   }
 }
+//! [descriptor-dispatch]
 
+//! [descriptor-call-do-read]
 std::exception_ptr Reactor::call_do_read(ReadDescriptor& reader) {
   log::ContextScope context(reader);
   try {
@@ -254,6 +277,7 @@ std::exception_ptr Reactor::call_do_read(ReadDescriptor& reader) {
     return error;
   }
 }
+//! [descriptor-call-do-read]
 
 std::exception_ptr Reactor::call_do_write(WriteDescriptor& writer) {
   log::ContextScope context(writer);
@@ -266,6 +290,7 @@ std::exception_ptr Reactor::call_do_write(WriteDescriptor& writer) {
   }
 }
 
+//! [descriptor-disconnect]
 void Reactor::disconnect(int fd, const std::shared_ptr<FileDescriptor>& descriptor,
                          std::exception_ptr reason) {
   // Remove the object from reading and writing (it may be registered for both), but leave
@@ -283,6 +308,7 @@ void Reactor::disconnect(int fd, const std::shared_ptr<FileDescriptor>& descript
   log::ContextScope context(*descriptor);
   guarded([&] { descriptor->connection_lost(reason); }, "connection_lost");
 }
+//! [descriptor-disconnect]
 
 void Reactor::handle_wake() {
   // The order matters. Drain the eventfd first, then clear the flag, then take the queue. A
@@ -353,6 +379,7 @@ void Reactor::update_interest(int fd, bool reading, bool writing) {
   }
 }
 
+//! [descriptor-add-reader]
 void Reactor::add_reader(std::shared_ptr<ReadDescriptor> reader) {
   if (!reader) throw std::invalid_argument("add_reader: null reader");
   const int fd = reader->fileno();
@@ -367,6 +394,7 @@ void Reactor::add_reader(std::shared_ptr<ReadDescriptor> reader) {
   if (fresh) slot.registered_in = batch_;
   slot.reader = std::move(reader);
 }
+//! [descriptor-add-reader]
 
 void Reactor::add_writer(std::shared_ptr<WriteDescriptor> writer) {
   if (!writer) throw std::invalid_argument("add_writer: null writer");
@@ -424,6 +452,7 @@ void Reactor::remove_writer(const WriteDescriptor& writer) {
   slots_[fd].writer.reset();
 }
 
+//! [descriptor-readers]
 std::vector<std::shared_ptr<ReadDescriptor>> Reactor::readers() const {
   std::vector<std::shared_ptr<ReadDescriptor>> found;
   for (const Slot& slot : slots_) {
@@ -431,6 +460,7 @@ std::vector<std::shared_ptr<ReadDescriptor>> Reactor::readers() const {
   }
   return found;
 }
+//! [descriptor-readers]
 
 std::vector<std::shared_ptr<WriteDescriptor>> Reactor::writers() const {
   std::vector<std::shared_ptr<WriteDescriptor>> found;

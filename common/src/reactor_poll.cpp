@@ -32,6 +32,7 @@ class PollPoller final : public Poller {
     }
   }
 
+  //! [poll-wait]
   void wait(std::chrono::nanoseconds timeout, std::vector<ReadyEvent>& ready) override {
     int count = ::poll(fds_.data(), fds_.size(), timeout_milliseconds(timeout));
     if (count < 0) {
@@ -50,6 +51,7 @@ class PollPoller final : public Poller {
                        bool(got & POLLNVAL)});
     }
   }
+  //! [poll-wait]
 
  private:
   // Swap-with-last keeps the array dense in O(1); the moved entry's position is updated.

@@ -21,6 +21,7 @@ static_assert(std::atomic<int>::is_always_lock_free);
 
 constexpr int handled_signals[] = {SIGINT, SIGTERM};
 
+//! [signal-handler]
 extern "C" void on_signal(int signal_number) {
   const int saved_errno = errno;  // the interrupted code may be about to read errno
   received.store(signal_number, std::memory_order_relaxed);
@@ -32,6 +33,7 @@ extern "C" void on_signal(int signal_number) {
   }
   errno = saved_errno;
 }
+//! [signal-handler]
 
 }  // namespace
 

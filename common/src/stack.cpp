@@ -35,6 +35,13 @@ std::string describe_frame(void* address) {
   return std::string("?? (") + module + offset + ")";
 }
 
+// The C runtime frames outside main: `_start`, `__libc_start_main`, and unnamed ones in libc
+// (`__libc_start_call_main` has no exported name).
+bool is_startup_frame(const std::string& frame) {
+  return frame == "_start" || frame == "__libc_start_main" ||
+         (frame.rfind("?? (", 0) == 0 && frame.find("/libc.so") != std::string::npos);
+}
+
 // Innermost-first addresses from backtrace() to outermost-first names, without the first \p skip
 // frames and without the C runtime frames outside main (they are the same in every program).
 std::vector<std::string> describe_frames(void* const* addresses, int count, int skip) {
@@ -45,8 +52,14 @@ std::vector<std::string> describe_frames(void* const* addresses, int count, int 
   for (std::size_t i = 0; i < frames.size(); ++i) {
     if (frames[i] == "main") {
       frames.resize(i + 1);
-      break;
+      return {frames.rbegin(), frames.rend()};
     }
+  }
+  // No frame is named `main`: the code that called us from main was moved by the optimizer
+  // into a separate cold section (`main.cold`, typical of catch blocks), which has no exported
+  // name. Still leave out the C runtime's start-up frames, which are the same in every program.
+  while (!frames.empty() && is_startup_frame(frames.back())) {
+    frames.pop_back();
   }
   return {frames.rbegin(), frames.rend()};
 }
@@ -77,6 +90,18 @@ std::string demangle(const char* mangled) {
   int count = ::backtrace(addresses, max_frames);
   int first = first_caller_frame(addresses, count, __builtin_return_address(0));
   return describe_frames(addresses, count, first + skip);
+}
+
+[[gnu::noinline]] std::vector<void*> capture_stack(int skip) {
+  void* addresses[max_frames];
+  int count = ::backtrace(addresses, max_frames);
+  int first = first_caller_frame(addresses, count, __builtin_return_address(0)) + skip;
+  if (first >= count) return {};
+  return std::vector<void*>(addresses + first, addresses + count);
+}
+
+std::vector<std::string> describe_stack(const std::vector<void*>& addresses) {
+  return describe_frames(addresses.data(), static_cast<int>(addresses.size()), 0);
 }
 
 [[gnu::noinline]] void print_stack(std::ostream& out) {

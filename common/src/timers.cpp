@@ -97,6 +97,7 @@ ReactorTime::ReactorTime() : timers_(std::make_unique<detail::TimerQueue>(*this)
 
 ReactorTime::~ReactorTime() = default;
 
+//! [timers-schedule]
 DelayedCall ReactorTime::schedule(const Delay& delay, std::shared_ptr<detail::TimedCall> call) {
   if (delay.duration().count() < 0) {
     throw std::invalid_argument("call_later: the delay must be >= 0 seconds, not " +
@@ -106,6 +107,7 @@ DelayedCall ReactorTime::schedule(const Delay& delay, std::shared_ptr<detail::Ti
   timers_->add(call, now() + delay.duration());
   return DelayedCall(std::move(call));
 }
+//! [timers-schedule]
 
 std::vector<DelayedCall> ReactorTime::delayed_calls() const {
   std::vector<DelayedCall> calls;

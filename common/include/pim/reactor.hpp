@@ -39,6 +39,7 @@
 #include "pim/detail/poller.hpp"
 #include "pim/function.hpp"
 #include "pim/socket.hpp"
+#include "pim/thread_link.hpp"
 #include "pim/timers.hpp"
 
 namespace pim {
@@ -212,6 +213,12 @@ class Reactor final : public ReactorTime {
   /// Not async-signal-safe: it locks a mutex and may allocate, so never call it from a signal
   /// handler (stop_on_signals() has its own path).
   void call_from_thread(LocatedFunction<void()> f);
+
+  /// The handle worker threads should keep instead of a `Reactor&`: its call_from_thread() stays
+  /// safe after this reactor is destroyed (calls are then dropped). Added in part 5 for
+  /// connect_tcp()'s name look-ups; see thread_link.hpp. Reactor thread only; the link itself
+  /// may be used from any thread.
+  std::shared_ptr<ThreadLink> thread_link();
   ///@}
 
  private:
@@ -254,6 +261,10 @@ class Reactor final : public ReactorTime {
   std::atomic<bool> wake_pending_{false};
 
   std::unique_ptr<detail::SignalStopper> signals_;
+
+  // Keep last: members are destroyed in reverse order, so this closes the link first (see
+  // thread_link.hpp).
+  detail::ThreadLinkCloser thread_link_;
 };
 
 /// How tutorial programs make their reactor: `Reactor(backend, StopOnSignals{})`, so Ctrl-C
@@ -274,5 +285,13 @@ std::string default_reactor_backend();
 /// (leave it empty for the default). Every program that runs a reactor offers it.
 /// \returns \p options, for chaining
 Options& add_reactor_option(Options& options, std::string& backend);
+
+/// make_reactor() for a program's main(): a bad backend name (only possible through
+/// `PIM_REACTOR`, since `--reactor` is checked while parsing) ends the program the way every
+/// other usage error does, with a message and exit status 2, instead of an uncaught exception.
+/// \param options the program's options, for the usage line
+/// \param backend the `--reactor` choice (empty for the default)
+/// \returns the reactor, stopping on SIGINT and SIGTERM
+Reactor make_reactor_or_exit(const Options& options, std::string_view backend);
 
 }  // namespace pim

@@ -32,6 +32,20 @@ void print_stack(std::ostream& out = std::cerr);
 /// \param skip how many innermost frames to drop besides stack_frames() itself
 std::vector<std::string> stack_frames(int skip = 0);
 
+/// The return addresses on the calling thread's stack, innermost first, *without* naming them.
+///
+/// Capturing is cheap (one backtrace() walk); naming is not (a dladdr() look-up and a demangle
+/// per frame). Failure (part 6) captures a stack every time it is made from a caught exception,
+/// but most failures are handled and dropped unseen, so it captures with this and names the
+/// frames with describe_stack() only when a traceback is asked for.
+/// \param skip how many innermost frames to drop besides capture_stack() itself
+std::vector<void*> capture_stack(int skip = 0);
+
+/// Names the frames of a capture_stack() result the way stack_frames() would have: outermost
+/// first, ending at `main`. Safe to call later and from any thread, as long as the code the
+/// addresses point into is still loaded (always true for a program's own code).
+std::vector<std::string> describe_stack(const std::vector<void*>& addresses);
+
 /// Demangles a C++ symbol or `typeid(...).name()` (`N3pim7ReactorE` -> `pim::Reactor`); returns
 /// the input unchanged when it is not a mangled name (`main`, C functions).
 std::string demangle(const char* mangled);

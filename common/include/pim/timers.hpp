@@ -39,6 +39,8 @@ class Delay {
  public:
   /// \param seconds may be fractional or negative (call_later() rejects negative delays, but
   ///        DelayedCall::delay() accepts them); infinities are clamped to about 31 years
+  /// \param file, line where the delay was written: leave them to their defaults, which name
+  ///        the caller's line
   /// \throws std::invalid_argument if \p seconds is NaN
   Delay(double seconds, const char* file = __builtin_FILE(), int line = __builtin_LINE());
 
@@ -146,6 +148,7 @@ class ReactorTime {
   /// call_later() itself.
   /// \param delay seconds from now, >= 0 (an int, a double or a std::chrono duration); the
   ///        conversion records the caller's file and line for error reports
+  /// \param f, args what to call, as `std::invoke(f, args...)`
   /// \returns a handle to cancel or move the call
   /// \throws std::invalid_argument if \p delay is negative
   template <class F, class... Args>

@@ -46,6 +46,7 @@ class Poller {
   /// A signal interrupting the wait is not an error: it just returns nothing.
   /// \param timeout negative means "no timeout"; rounded up to the backend's resolution, since
   ///        waking a hair early would find no timer due and spin
+  /// \param ready where the ready descriptors are appended
   virtual void wait(std::chrono::nanoseconds timeout, std::vector<ReadyEvent>& ready) = 0;
 };
 

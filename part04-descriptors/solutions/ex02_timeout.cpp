@@ -1,0 +1,218 @@
+// Part 4, exercise 2 (medium), SOLUTION: a timeout for each poem, with call_later().
+// A copy of get_poetry_1_0.cpp with `--timeout S`; the changes are marked `Exercise 2`. Each
+// PoetrySocket schedules time_out() S seconds after connecting and keeps the DelayedCall handle;
+// connection_lost() cancels it when the poem ends first, and time_out() abandons a late poem.
+//
+// From the repository root (with one server started with --delay 60):
+//   build/bin/part04/solutions/ex02_timeout --timeout 2 10000 10001
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pim/address.hpp"
+#include "pim/descriptor.hpp"
+#include "pim/elapsed.hpp"
+#include "pim/error.hpp"
+#include "pim/options.hpp"
+#include "pim/reactor.hpp"
+#include "pim/socket.hpp"
+
+namespace {
+
+struct Settings {
+  bool print = false;   // also print each poem
+  std::string reactor;  // backend; empty: $PIM_REACTOR or epoll
+  double timeout = 0;   // seconds allowed per poem; 0: wait forever
+  std::vector<pim::Address> addresses;
+};
+
+Settings parse_settings(int argc, char** argv) {
+  Settings settings;
+  pim::Options options(
+      {"ex02_timeout", "[options] [host:]port ...",
+       "Get Poetry client 1.0 with a per-poem timeout (part 4, exercise 2). A bare port\n"
+       "means 127.0.0.1.",
+       "build/bin/part04/solutions/ex02_timeout --timeout 5 10000 10001 10002"});
+  options.flag("print", "also print the poems (at the end, in argument order)", settings.print);
+  options.seconds("timeout", "S",
+                  "give up on a poem that is not complete after S seconds (default: 0, no limit)",
+                  settings.timeout);
+  pim::add_reactor_option(options, settings.reactor);
+  std::vector<std::string> arguments = options.parse_or_exit(argc, argv);
+  if (arguments.empty()) options.usage_error("give at least one server address ([host:]port)");
+  for (const std::string& argument : arguments) {
+    try {
+      settings.addresses.push_back(pim::parse_address(argument));
+    } catch (const pim::AddressError& error) {
+      options.usage_error(error.what());
+    }
+  }
+  return settings;
+}
+
+// One download. The reactor sees it only through the ReadDescriptor interface: fileno() says
+// which descriptor to watch, do_read() is called when it is readable, connection_lost() when the
+// download is over, and log_prefix() names it in log lines (the default, `PoetrySocket`, is fine).
+class PoetrySocket final : public pim::ReadDescriptor {
+ public:
+  static std::shared_ptr<PoetrySocket> connect(pim::Reactor& reactor, int task,
+                                               const pim::Address& address, double timeout);
+
+  int fileno() const override { return socket_.get(); }
+  std::exception_ptr do_read() override;
+  void connection_lost(std::exception_ptr reason) override;
+
+  int task() const { return task_; }
+  const std::string& poem() const { return poem_; }
+  bool finished() const { return finished_; }  // the whole poem arrived
+
+ private:
+  void stop_if_last();
+  void time_out(double seconds);  // Exercise 2
+
+  PoetrySocket(pim::Reactor& reactor, int task, pim::Fd socket)
+      : reactor_(reactor),
+        task_(task),
+        socket_(std::move(socket)),
+        peer_(pim::peer_name(socket_.get())) {}
+
+  pim::Reactor& reactor_;
+  int task_;
+  pim::Fd socket_;    // open until connection_lost()
+  std::string peer_;  // numeric HOST:PORT, as part 2's client prints it
+  std::string poem_;
+  bool finished_ = false;
+  pim::DelayedCall timeout_;  // Exercise 2: empty when there is no time limit
+};
+
+// Connects (still blocking, as in part 2), switches to non-blocking, and hands itself to the
+// reactor. From here on the reactor owns the waiting.
+// Throws std::system_error if the server cannot be reached.
+std::shared_ptr<PoetrySocket> PoetrySocket::connect(pim::Reactor& reactor, int task,
+                                                    const pim::Address& address, double timeout) {
+  pim::Fd socket = pim::connect_blocking(address);
+  pim::set_nonblocking(socket.get());
+  // A private constructor keeps every PoetrySocket in a shared_ptr, which add_reader() needs.
+  std::shared_ptr<PoetrySocket> poetry(new PoetrySocket(reactor, task, std::move(socket)));
+  reactor.add_reader(poetry);
+  if (timeout > 0) {
+    // Exercise 2: a weak_ptr, so the timer neither keeps the socket alive nor calls a dead one.
+    std::weak_ptr<PoetrySocket> weak = poetry;
+    poetry->timeout_ = reactor.call_later(timeout, [weak, timeout] {
+      if (auto late = weak.lock()) late->time_out(timeout);
+    });
+  }
+  return poetry;
+}
+
+// Called by the reactor when our socket is readable. Take what is there, never wait for more:
+// every other download is frozen while this function runs. The return value tells the reactor
+// whether to keep watching (null) or why this connection is over.
+std::exception_ptr PoetrySocket::do_read() {
+  char buffer[1024];
+  std::size_t received = 0;
+  std::exception_ptr over;
+  for (;;) {
+    ssize_t got = ::recv(socket_.get(), buffer, sizeof buffer, 0);
+    if (got > 0) {
+      poem_.append(buffer, std::size_t(got));
+      received += std::size_t(got);
+      continue;
+    }
+    if (got < 0 && errno == EINTR) continue;
+    if (got == 0) {
+      over = std::make_exception_ptr(pim::ConnectionDone());  // end of file: poem complete
+    } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      over = std::make_exception_ptr(pim::ConnectionLost(errno));
+    }
+    break;  // EAGAIN leaves `over` null: nothing more for now, back to the reactor
+  }
+  if (received > 0) {
+    std::printf("Task %d: got %zu bytes of poetry from %s\n", task_, received, peer_.c_str());
+  }
+  return over;
+}
+
+// The poem is complete or the connection broke; the reactor has already stopped watching us.
+void PoetrySocket::connection_lost(std::exception_ptr reason) {
+  if (timeout_.active()) timeout_.cancel();  // Exercise 2: in time, the timer has no job left
+  socket_.reset();
+  try {
+    std::rethrow_exception(reason);
+  } catch (const pim::ConnectionDone&) {
+    std::printf("Task %d finished\n", task_);
+    finished_ = true;
+  } catch (...) {
+    std::fprintf(stderr, "Task %d: failed: %s\n", task_, pim::describe_exception(reason).c_str());
+  }
+  stop_if_last();
+}
+
+// When no PoetrySocket is left among the reactor's readers, nothing will happen any more.
+void PoetrySocket::stop_if_last() {
+  for (const auto& reader : reactor_.readers()) {
+    if (std::dynamic_pointer_cast<PoetrySocket>(reader)) return;  // still downloading
+  }
+  if (reactor_.running()) reactor_.stop();
+}
+
+// Exercise 2: the timer ran, so the poem is late. Give up on it: the reactor stops watching the
+// socket (remove_reader does not call connection_lost), then we close it ourselves.
+void PoetrySocket::time_out(double seconds) {
+  std::fprintf(stderr, "Task %d: failed: timed out after %g seconds (%zu bytes received)\n", task_,
+               seconds, poem_.size());
+  reactor_.remove_reader(*this);
+  socket_.reset();
+  stop_if_last();
+}
+
+void print_poem(const std::string& poem) {
+  std::fwrite(poem.data(), 1, poem.size(), stdout);
+  if (!poem.empty() && poem.back() != '\n') std::putchar('\n');
+}
+
+// The summary, in argument order, as in part 2 (a download cut short by Ctrl-C is left out).
+std::size_t report(const std::vector<std::shared_ptr<PoetrySocket>>& sockets, bool print) {
+  std::size_t received = 0;
+  for (const auto& socket : sockets) {
+    if (!socket->finished()) continue;
+    std::printf("Task %d: %zu bytes of poetry\n", socket->task(), socket->poem().size());
+    if (print) print_poem(socket->poem());
+    ++received;
+  }
+  return received;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  Settings settings = parse_settings(argc, argv);
+  pim::Stopwatch stopwatch;
+  pim::Reactor reactor = pim::make_reactor(settings.reactor);
+  std::vector<std::shared_ptr<PoetrySocket>> sockets;
+  for (std::size_t i = 0; i < settings.addresses.size(); ++i) {
+    const int task = int(i + 1);
+    try {
+      sockets.push_back(
+          PoetrySocket::connect(reactor, task, settings.addresses[i], settings.timeout));
+    } catch (const std::exception& error) {
+      // As in client 1.0 (exercise 1 is about this; this exercise is not).
+      std::fprintf(stderr, "ex02_timeout: Task %d: %s\n", task, error.what());
+      return 1;
+    }
+  }
+  reactor.run();  // returns when the last PoetrySocket stops the reactor (or on Ctrl-C)
+  // A tidy program leaves no timer behind: each poem's timeout either ran or was cancelled.
+  if (std::size_t left = reactor.delayed_calls().size(); left > 0) {
+    std::fprintf(stderr, "ex02_timeout: %zu timeout(s) still pending at exit\n", left);
+  }
+  std::size_t received = report(sockets, settings.print);
+  std::printf("Got %zu poems in %s\n", received, stopwatch.formatted().c_str());
+  return received == sockets.size() ? 0 : 1;
+}
