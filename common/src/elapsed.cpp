@@ -26,8 +26,8 @@ std::string format_elapsed(std::chrono::nanoseconds duration) {
   char text[64];
   int length = 0;
   if (days > 0) {
-    length = std::snprintf(text, sizeof text, "%s%lld %s, ", sign, days,
-                           days == 1 ? "day" : "days");
+    length =
+        std::snprintf(text, sizeof text, "%s%lld %s, ", sign, days, days == 1 ? "day" : "days");
     sign = "";
   }
   length += std::snprintf(text + length, sizeof text - std::size_t(length), "%s%lld:%02lld:%02lld",

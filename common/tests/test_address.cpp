@@ -32,7 +32,8 @@ TEST_CASE("bad ports are refused with a message naming the argument", "[common][
     CHECK_THROWS_AS(parse_address(bad), AddressError);
   }
   CHECK_THROWS_WITH(parse_address("x:abc"), "bad address 'x:abc': the port must be a number");
-  CHECK_THROWS_WITH(parse_address("70000"), "bad address '70000': the port must be from 1 to 65535");
+  CHECK_THROWS_WITH(parse_address("70000"),
+                    "bad address '70000': the port must be from 1 to 65535");
 }
 
 TEST_CASE("the extreme valid ports are accepted", "[common][address]") {

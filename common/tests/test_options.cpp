@@ -9,7 +9,8 @@ struct Args {
   std::vector<std::string> words;
   std::vector<char*> pointers;
   explicit Args(std::vector<std::string> list) : words(std::move(list)) {
-    for (auto& word : words) pointers.push_back(word.data());
+    for (auto& word : words)
+      pointers.push_back(word.data());
     pointers.push_back(nullptr);
   }
   int argc() const { return int(words.size()); }
@@ -75,7 +76,8 @@ TEST_CASE("usage errors name the bad option or value", "[common][options]") {
   CHECK(f.parse({"--port", "abc"}).message ==
         "--port: expected a whole number from 0 to 65535, got 'abc'");
   CHECK(f.parse({"--port", "70000"}).outcome == Outcome::error);
-  CHECK(f.parse({"--delay", "-1"}).message == "--delay: expected a number of seconds, 0 or more, got '-1'");
+  CHECK(f.parse({"--delay", "-1"}).message ==
+        "--delay: expected a number of seconds, 0 or more, got '-1'");
   CHECK(f.parse({"--delay", "nan"}).outcome == Outcome::error);
   CHECK(f.parse({"--delay", "1s"}).outcome == Outcome::error);
   CHECK(f.parse({"--model", "fibers"}).message ==

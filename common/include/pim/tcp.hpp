@@ -102,8 +102,8 @@ class Connector : public std::enable_shared_from_this<Connector> {
             std::shared_ptr<ClientFactory> factory, std::optional<double> timeout);
 
  private:
-  friend std::shared_ptr<Connector> connect_tcp(Reactor& reactor, const std::string& host,
-                                                int port, std::shared_ptr<ClientFactory> factory,
+  friend std::shared_ptr<Connector> connect_tcp(Reactor& reactor, const std::string& host, int port,
+                                                std::shared_ptr<ClientFactory> factory,
                                                 std::optional<double> timeout);
   friend class detail::ConnectingSocket;
 

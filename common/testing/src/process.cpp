@@ -29,7 +29,8 @@ struct Pipe {
   int write = -1;
   Pipe() {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+      throw std::system_error(errno, std::generic_category(), "pipe");
     read = fds[0];
     write = fds[1];
   }
@@ -58,7 +59,8 @@ Process::Process(std::vector<std::string> argv, std::optional<std::string> input
   posix_spawnattr_setpgroup(&attributes, 0);
 
   std::vector<char*> args;
-  for (auto& arg : argv) args.push_back(arg.data());
+  for (auto& arg : argv)
+    args.push_back(arg.data());
   args.push_back(nullptr);
   int spawned = posix_spawn(&pid_, args[0], &actions, &attributes, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -222,7 +224,9 @@ RefusingPort::RefusingPort() {
   port_ = ntohs(address.sin_port);
 }
 
-RefusingPort::~RefusingPort() { ::close(fd_); }
+RefusingPort::~RefusingPort() {
+  ::close(fd_);
+}
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> result;
