@@ -74,17 +74,19 @@ endfunction()
 
 # FILE names the exercise file, present in both exercises/ and solutions/. A .cpp file is compiled
 # into the check; any other file (a script, a poem) is handed to the check as PIM_EXERCISE_FILE.
+#
+# PROGRAM NAME makes the exercise a program of its own too, which the check runs as a real
+# process (PIM_EXERCISE_PROGRAM says where): bin/partNN/solutions/NAME, built with the part, and
+# bin/partNN/exercises/NAME, built only with its check. Without MAIN the file has its own main()
+# and is not compiled into the check; with MAIN (a fixed main() calling the learner's functions)
+# it is compiled into both, so the check can call the functions directly as well.
 function(pim_add_exercise name)
-  cmake_parse_arguments(ARG "" "FILE;CHECK;HINT" "LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "FILE;CHECK;HINT;PROGRAM;MAIN" "LIBS" ${ARGN})
   foreach(flavour solution exercise)
-    if(flavour STREQUAL "solution")
-      set(dir "${CMAKE_CURRENT_SOURCE_DIR}/solutions")
-    else()
-      set(dir "${CMAKE_CURRENT_SOURCE_DIR}/exercises")
-    endif()
+    set(dir "${CMAKE_CURRENT_SOURCE_DIR}/${flavour}s")  # solutions/ or exercises/
     set(id "p${PIM_PART}_check_${name}_${flavour}")
     set(sources "${ARG_CHECK}")
-    if(ARG_FILE MATCHES "\\.cpp$")
+    if(ARG_FILE MATCHES "\\.cpp$" AND (ARG_MAIN OR NOT ARG_PROGRAM))
       list(APPEND sources "${dir}/${ARG_FILE}")
     endif()
     if(flavour STREQUAL "solution")
@@ -102,5 +104,25 @@ function(pim_add_exercise name)
     target_compile_definitions(${id} PRIVATE PIM_EXERCISE_FILE="${dir}/${ARG_FILE}")
     target_link_libraries(${id} PRIVATE ${ARG_LIBS})
     add_dependencies(${id} part${PIM_PART})
+    if(ARG_PROGRAM)
+      _pim_exercise_program(${id} ${flavour} "${ARG_PROGRAM}" "${dir}/${ARG_FILE}" "${ARG_MAIN}")
+    endif()
   endforeach()
+endfunction()
+
+# The program of an exercise (see PROGRAM above), for one flavour, run by the check `check`.
+function(_pim_exercise_program check flavour program file main)
+  string(REPLACE "-" "_" id "p${PIM_PART}_${program}_${flavour}")
+  set(out "${PIM_PART_BIN_DIR}/${flavour}s")
+  if(flavour STREQUAL "solution")
+    add_executable(${id} ${main} "${file}")
+    add_dependencies(part${PIM_PART} ${id})
+  else()
+    add_executable(${id} EXCLUDE_FROM_ALL ${main} "${file}")  # a half-edited starter never breaks the build
+  endif()
+  set_target_properties(${id} PROPERTIES OUTPUT_NAME "${program}" RUNTIME_OUTPUT_DIRECTORY "${out}"
+                                         ENABLE_EXPORTS ON)
+  target_link_libraries(${id} PRIVATE pim)
+  add_dependencies(${check} ${id})
+  target_compile_definitions(${check} PRIVATE PIM_EXERCISE_PROGRAM="${out}/${program}")
 endfunction()

@@ -3,7 +3,7 @@
 // part03-reactor/exercises/ex02_looping_countdown.cpp. You do not need to change this file.
 //
 // From the repository root (`./tutorial check 3` builds it):
-//   build/bin/part03/looping-countdown
+//   build/bin/part03/exercises/looping-countdown
 #include <iostream>
 #include <string>
 
@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   double interval = 1.0;
   pim::Options options({"looping-countdown", "[options]",
                         "Exercise 2 of part 3: countdown, rewritten with a LoopingCall.",
-                        "build/bin/part03/looping-countdown --interval 0.5"});
+                        "build/bin/part03/exercises/looping-countdown --interval 0.5"});
   options.seconds("interval", "S", "seconds between numbers (default: 1)", interval);
   pim::add_reactor_option(options, backend);
   if (!options.parse_or_exit(argc, argv).empty()) options.usage_error("takes no arguments");

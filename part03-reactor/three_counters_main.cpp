@@ -3,7 +3,7 @@
 // part03-reactor/exercises/ex01_three_counters.cpp. You do not need to change this file.
 //
 // From the repository root (`./tutorial check 3` builds it):
-//   build/bin/part03/three-counters
+//   build/bin/part03/exercises/three-counters
 #include <iostream>
 #include <string>
 
@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   pim::Options options({"three-counters", "[options]",
                         "Exercise 1 of part 3: three countdowns at different rates on one "
                         "reactor.\nStops when all three have finished (5 seconds at --scale 1).",
-                        "build/bin/part03/three-counters --scale 0.5"});
+                        "build/bin/part03/exercises/three-counters --scale 0.5"});
   options.seconds("scale", "X", "multiply every interval by X (default: 1)", scale);
   pim::add_reactor_option(options, backend);
   if (!options.parse_or_exit(argc, argv).empty()) options.usage_error("takes no arguments");

@@ -7,7 +7,7 @@
 //
 // As shipped, this runs one counter (the slow one) and stops when it finishes: the check fails.
 // Try it, change it, check it:
-//   cmake --build build --target p03_three_counters && build/bin/part03/three-counters --scale 0.5
+//   cmake --build build --target p03_three_counters_exercise && build/bin/part03/exercises/three-counters --scale 0.5
 //   ./tutorial check 3
 #include <ostream>
 #include <string>

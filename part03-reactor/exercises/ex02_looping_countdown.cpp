@@ -8,7 +8,7 @@
 // seconds starting at once, then, one interval after 1 ..., the reactor stops and Stop! is printed.
 //
 // As shipped, the reactor stops as soon as it starts: the check fails. Try it, change it, check it:
-//   cmake --build build --target p03_looping_countdown && build/bin/part03/looping-countdown
+//   cmake --build build --target p03_looping_countdown_exercise && build/bin/part03/exercises/looping-countdown
 //   ./tutorial check 3
 #include <ostream>
 

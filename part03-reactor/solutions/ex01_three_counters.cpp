@@ -8,7 +8,7 @@
 // Each counter is countdown.cpp's Countdown with a name, a start and an interval. Nothing
 // coordinates their timing: each schedules its own next call, and the reactor interleaves them
 // by deadline. What they do share is the knowledge of when to stop, in a Race.
-//   cmake --build build --target p03_three_counters && build/bin/part03/three-counters --scale 0.5
+//   cmake --build build --target p03_three_counters_exercise && build/bin/part03/exercises/three-counters --scale 0.5
 //   ./tutorial check 3
 #include <ostream>
 #include <string>

@@ -9,7 +9,7 @@
 //
 // The tick no longer mentions time at all: it only counts. When to call it again is the
 // LoopingCall's business, and its schedule is anchored at start(), so it does not drift.
-//   cmake --build build --target p03_looping_countdown && build/bin/part03/looping-countdown
+//   cmake --build build --target p03_looping_countdown_exercise && build/bin/part03/exercises/looping-countdown
 //   ./tutorial check 3
 #include <ostream>
 
