@@ -11,40 +11,21 @@
 
 #include "pim/file.hpp"
 #include "pim/socket.hpp"
+#include "pim/testing/parts.hpp"
 #include "pim/testing/process.hpp"
 
 namespace part02 {
 
 using namespace std::chrono_literals;
 
-inline std::string program(const std::string& name) {
-  return std::string(PIM_BIN_DIR) + "/" + name;
-}
-inline std::string poem_path(const std::string& name) {
-  return std::string(PIM_POETRY_DIR) + "/" + name;
-}
+using pim::testing::poem_path;
+using pim::testing::program;  // bin/partNN/NAME of this part
 inline std::string poem_bytes(const std::string& name) {
-  return pim::read_file(poem_path(name));
+  return pim::testing::poem(name);
 }
 
-/// A slowpoetry process on a free port; killed when the test ends.
-struct Server {
-  pim::testing::Process process;
-  int port;
-
-  /// \param args slowpoetry's arguments after `--port 0` (options and the poem file)
-  explicit Server(const std::vector<std::string>& args)
-      : process(with_program(args)), port(pim::testing::wait_for_port(process)) {}
-
-  std::string port_text() const { return std::to_string(port); }
-
- private:
-  static std::vector<std::string> with_program(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{program("slowpoetry"), "--port", "0"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-  }
-};
+/// Part 2's slowpoetry on a free port (pim/testing/parts.hpp).
+using Server = pim::testing::SlowServer;
 
 inline pim::Fd connect_to(int port) {
   return pim::connect_blocking({"127.0.0.1", static_cast<std::uint16_t>(port)});

@@ -15,15 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "pim/testing/parts.hpp"
 #include "pim/testing/process.hpp"
 
 namespace part03 {
 
 using namespace std::chrono_literals;
 
-inline std::string program(const std::string& name) {
-  return std::string(PIM_BIN_DIR) + "/" + name;
-}
+using pim::testing::program;  // bin/part03/NAME
 
 inline const std::vector<std::string>& backends() {
   static const std::vector<std::string> names{"select", "poll", "epoll"};

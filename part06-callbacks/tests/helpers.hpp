@@ -8,53 +8,22 @@
 
 #include "pim/file.hpp"
 #include "pim/reactor.hpp"
+#include "pim/testing/parts.hpp"
 #include "pim/testing/process.hpp"
 
 namespace part06 {
 
 using namespace std::chrono_literals;
 
-/// A program of this part (bin/part06/NAME).
-inline std::string program(const std::string& name) {
-  return std::string(PIM_BIN_DIR) + "/" + name;
-}
-inline std::string poem_path(const std::string& name) {
-  return std::string(PIM_POETRY_DIR) + "/" + name;
-}
-inline std::string poem(const std::string& name) {
-  return pim::read_file(poem_path(name));
-}
+using pim::testing::poem;
+using pim::testing::poem_path;
+using pim::testing::program;  // bin/partNN/NAME of this part
 
-/// Every reactor backend, for GENERATE(from_range(backends())).
-inline const std::vector<std::string>& backends() {
-  return pim::reactor_backends();
-}
+using pim::testing::backends;  // for GENERATE(from_range(backends()))
 
-/// Part 2's slowpoetry on a free port; killed when the test ends.
-struct Server {
-  pim::testing::Process process;
-  int port;
+/// Part 2's slowpoetry on a free port (pim/testing/parts.hpp).
+using Server = pim::testing::SlowServer;
 
-  /// \param args slowpoetry's arguments after `--port 0` (options and the poem file)
-  explicit Server(const std::vector<std::string>& args)
-      : process(with_program(args)), port(pim::testing::wait_for_port(process)) {}
-
-  std::string port_text() const { return std::to_string(port); }
-
- private:
-  static std::vector<std::string> with_program(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{std::string(PIM_BIN_ROOT) + "/part02/slowpoetry", "--port", "0"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-  }
-};
-
-/// argv: \p path, then \p args.
-inline std::vector<std::string> command(const std::string& path,
-                                        const std::vector<std::string>& args) {
-  std::vector<std::string> argv{path};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
-}
+using pim::testing::command;
 
 }  // namespace part06

@@ -441,6 +441,8 @@ class Deferred {
   /// Adds (f, f): f runs whatever the result. f may take an `Outcome<T>`, or have overloads
   /// for the value and for `const Failure&`, or take no result at all (it then replaces it:
   /// returning nothing makes a failed chain a successful `Deferred<void>`, as in Twisted).
+  /// The forms are tried in that order, so a generic lambda (`[](const auto& r) {...}`) is
+  /// given an `Outcome<T>`: write its body for that, or use add_callbacks(f, f).
   template <class F, class... Args>
   auto add_both(F&& f, Args&&... args) {
     auto bound = detail::bind_after(std::forward<F>(f), std::forward<Args>(args)...);
@@ -599,7 +601,7 @@ std::string describe_result(DeferredState& chain) {
 
 }  // namespace detail
 
-//! [add-pair]
+// [add-pair]
 template <class T>
 template <class OnValue, class OnFailure, class A, class B>
 auto Deferred<T>::add_pair(A&& on_value, B&& on_failure) {
@@ -632,7 +634,7 @@ auto Deferred<T>::add_pair(A&& on_value, B&& on_failure) {
                     typeid(N));
   return Deferred<N>(state_);
 }
-//! [add-pair]
+// [add-pair]
 
 template <class T>
 template <class Both>
