@@ -44,20 +44,6 @@ pim::Options make_options(Settings& settings) {
   return options;
 }
 
-std::vector<pim::Address> parse_addresses(const pim::Options& options, int argc, char** argv) {
-  std::vector<std::string> arguments = options.parse_or_exit(argc, argv);
-  if (arguments.empty()) options.usage_error("give at least one server address ([host:]port)");
-  std::vector<pim::Address> addresses;
-  for (const std::string& argument : arguments) {
-    try {
-      addresses.push_back(pim::parse_address(argument));
-    } catch (const pim::AddressError& error) {
-      options.usage_error(error.what());
-    }
-  }
-  return addresses;
-}
-
 void print_poem(const std::string& poem) {
   std::cout << poem;
   if (!poem.empty() && poem.back() != '\n') std::cout << '\n';
@@ -130,7 +116,7 @@ pim::Deferred<std::string> get_poetry(pim::Reactor& reactor, const std::string& 
 int main(int argc, char** argv) {
   Settings settings;
   pim::Options options = make_options(settings);
-  settings.addresses = parse_addresses(options, argc, argv);
+  settings.addresses = pim::parse_addresses_or_exit(options, argc, argv);
   pim::Reactor reactor = pim::make_reactor_or_exit(options, settings.reactor);
 
   std::vector<std::string> poems;

@@ -1,5 +1,7 @@
 #include "pim/address.hpp"
 
+#include "pim/options.hpp"
+
 #include <charconv>
 
 namespace pim {
@@ -50,6 +52,20 @@ Address parse_address(std::string_view text) {
   auto host = text.substr(0, colon);
   if (host.empty()) throw AddressError("bad address '" + std::string(text) + "': empty host");
   return {std::string(host), parse_port(text.substr(colon + 1), text)};
+}
+
+std::vector<Address> parse_addresses_or_exit(const Options& options, int argc, char** argv) {
+  std::vector<std::string> arguments = options.parse_or_exit(argc, argv);
+  if (arguments.empty()) options.usage_error("give at least one server address ([host:]port)");
+  std::vector<Address> addresses;
+  for (const std::string& argument : arguments) {
+    try {
+      addresses.push_back(parse_address(argument));
+    } catch (const AddressError& error) {
+      options.usage_error(error.what());
+    }
+  }
+  return addresses;
 }
 
 }  // namespace pim

@@ -45,20 +45,6 @@ pim::Options make_options(Settings& settings) {
   return options;
 }
 
-std::vector<pim::Address> parse_addresses(const pim::Options& options, int argc, char** argv) {
-  std::vector<std::string> arguments = options.parse_or_exit(argc, argv);
-  if (arguments.empty()) options.usage_error("give at least one server address ([host:]port)");
-  std::vector<pim::Address> addresses;
-  for (const std::string& argument : arguments) {
-    try {
-      addresses.push_back(pim::parse_address(argument));
-    } catch (const pim::AddressError& error) {
-      options.usage_error(error.what());
-    }
-  }
-  return addresses;
-}
-
 }  // namespace
 
 // One download. The library builds one for each connection (through the factory below) and calls
@@ -183,7 +169,7 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   Settings settings;
   pim::Options options = make_options(settings);
-  settings.addresses = parse_addresses(options, argc, argv);
+  settings.addresses = pim::parse_addresses_or_exit(options, argc, argv);
 
   pim::Stopwatch stopwatch;
   pim::Reactor reactor = pim::make_reactor_or_exit(options, settings.reactor);

@@ -9,8 +9,11 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pim {
+
+class Options;
 
 /// A server to talk to: a host name or numeric address, and a TCP port.
 struct Address {
@@ -40,5 +43,12 @@ inline constexpr std::string_view default_host = "127.0.0.1";
 /// \returns the host and port it names
 /// \throws AddressError naming the argument and the problem (empty host, bad or missing port)
 Address parse_address(std::string_view text);
+
+/// What the poetry clients of parts 5 onwards do with their command line: parse the options,
+/// then read every remaining argument as an address.
+/// \returns at least one address
+/// \post on a bad option, a bad address or no address at all, \p options has printed a usage
+///       error and exited with status 2 (Options::usage_error)
+std::vector<Address> parse_addresses_or_exit(const Options& options, int argc, char** argv);
 
 }  // namespace pim
