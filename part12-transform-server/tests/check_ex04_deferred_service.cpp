@@ -18,13 +18,14 @@ TEST_CASE("requests are answered when the service's Deferreds fire, all at once"
           "[part12][exercise][deferred][service]") {
   const std::string backend = GENERATE(from_range(pim::testing::backends()));
   INFO("backend " << backend);
-  const double delay = 0.6;
+  const double delay = 1.0;
   pim::testing::Process server(
       {PIM_EXERCISE_PROGRAM, "--reactor", backend, "--delay", std::to_string(delay)});
   const int port = pim::testing::wait_for_port(server);
 
   // Five requests sent before any reply is read: a server that did them one after another
-  // would need 5 x 0.6 = 3 s; one whose service waits without blocking needs about 0.6 s.
+  // would need 5 x 1 = 5 s; one whose service waits without blocking needs about 1 s. The bound
+  // between the two is wide, so a loaded machine cannot blur the difference.
   const auto start = Clock::now();
   std::vector<pim::Fd> clients;
   for (int i = 0; i < 5; ++i) {
@@ -39,7 +40,7 @@ TEST_CASE("requests are answered when the service's Deferreds fire, all at once"
   }
   const std::chrono::duration<double> took = Clock::now() - start;
   CHECK(took.count() >= delay * 0.9);  // the answers really waited for the service
-  CHECK(took.count() < 2.0);           // ... but not for each other
+  CHECK(took.count() < 3.0);           // ... but not for each other
 }
 
 TEST_CASE("unknown names and departed clients do not disturb the deferred server",
